@@ -1,0 +1,1 @@
+"""Madini: mine-site data, SMS incident reporting and conflict context for artisanal mining."""

@@ -1,0 +1,3 @@
+from madini.cli import main
+
+main()
