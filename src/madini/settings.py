@@ -192,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"AccessEnum": "madini.sites.models.Visit.Access"},
 }
 
 # Where the published open data lives (the publisher's GeoServer WFS, CSV output).
