@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "madini.geo",
     "madini.sites",
     "madini.public",
+    "madini.incidents",
+    "madini.sms",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +217,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Background work (outbound SMS, processing inbound messages): django-tasks with its database
+# backend, run by `madini db_worker`. Tests run tasks in-process (ImmediateBackend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "MADINI_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": [],
+    }
+}
+
+# Reporter anonymity: both keys live outside the database (see README: Anonymity).
+# MADINI_PSEUDONYM_KEY: HMAC key for reporter pseudonyms. MADINI_NUMBER_KEYS: comma-separated
+# Fernet keys, newest first; `madini sms rotate-keys` re-encrypts with the first one.
+_DEVELOPMENT_PSEUDONYM_KEY = "madini-development-pseudonym-key"
+_DEVELOPMENT_NUMBER_KEY = "bWFkaW5pLWRldmVsb3BtZW50LW9ubHkta2V5LTAwMDA="
+MADINI_PSEUDONYM_KEY = os.environ.get("MADINI_PSEUDONYM_KEY", "")
+MADINI_NUMBER_KEYS = env_list("MADINI_NUMBER_KEYS")
+if DEBUG or TESTING:
+    MADINI_PSEUDONYM_KEY = MADINI_PSEUDONYM_KEY or _DEVELOPMENT_PSEUDONYM_KEY
+    MADINI_NUMBER_KEYS = MADINI_NUMBER_KEYS or [_DEVELOPMENT_NUMBER_KEY]
+# In production, missing keys stop SMS intake with a clear error (sms.anonymity) rather than
+# the whole platform: the public map and data do not need them.
+
+MADINI_SMS_SESSION_MINUTES = int(os.environ.get("MADINI_SMS_SESSION_MINUTES", "60"))
+MADINI_SMS_MAX_INCIDENTS_PER_DAY = int(os.environ.get("MADINI_SMS_MAX_INCIDENTS_PER_DAY", "5"))
+MADINI_SMS_WEBHOOK_RATE = os.environ.get("MADINI_SMS_WEBHOOK_RATE", "120/minute")
+MADINI_SMS_SEND_MAX_ATTEMPTS = int(os.environ.get("MADINI_SMS_SEND_MAX_ATTEMPTS", "6"))
+MADINI_PUBLIC_BASE_URL = os.environ.get("MADINI_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

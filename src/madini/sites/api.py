@@ -1,20 +1,27 @@
 """HTTP API for sites: thin; filtering lives in filters/queries, shapes in serializers/rows."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from madini.sites.exports import geojson_chunks
+from madini.sites.exports import cached_geojson, geojson_chunks
 from madini.sites.filters import SiteFilterSet
 from madini.sites.models import Site, Visit
 from madini.sites.serializers import SiteDetailSerializer, SiteListSerializer
 
 
+GEOJSON = "application/geo+json"
+
+
 class GeoJSONRenderer(renderers.JSONRenderer):
-    media_type = "application/geo+json"
+    media_type = GEOJSON
     format = "geojson"
 
 
@@ -43,13 +50,21 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         return SiteDetailSerializer if self.action == "retrieve" else SiteListSerializer
 
     def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format == "geojson":
-            filterset = self.filterset_class(request.query_params, queryset=Site.objects.all(), request=request)
-            if not filterset.is_valid():
-                raise ValidationError(filterset.errors)
-            limit = request.query_params.get("limit")
-            return StreamingHttpResponse(
-                geojson_chunks(filterset.criteria, limit=int(limit) if limit and limit.isdigit() else None),
-                content_type="application/geo+json",
-            )
-        return super().list(request, *args, **kwargs)
+        if request.accepted_renderer.format != "geojson":
+            response = super().list(request, *args, **kwargs)
+        else:
+            response = self.list_as_geojson(request)
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    def list_as_geojson(self, request):
+        filterset = self.filterset_class(request.query_params, queryset=Site.objects.all(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        limit = request.query_params.get("limit")
+        limit = int(limit) if limit and limit.isdigit() else None
+        query_string = urlencode(sorted(request.query_params.items()))
+        body = cached_geojson(filterset.criteria, query_string, limit=limit)
+        if body is None:
+            return StreamingHttpResponse(geojson_chunks(filterset.criteria, limit=limit), content_type=GEOJSON)
+        return HttpResponse(body, content_type=GEOJSON)

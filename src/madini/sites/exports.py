@@ -4,10 +4,15 @@ import csv
 import io
 import json
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
 
+from madini.sites.queries import data_version
 from madini.sites.rows import COLUMNS, HXL_TAGS, as_feature, iter_site_rows
+
+CACHEABLE_BYTES = 20 * 1024 * 1024
 
 
 def csv_cell(value):
@@ -53,3 +58,18 @@ def geojson_chunks(criteria, limit=None):
             break
         yield ("," if index else "") + json.dumps(as_feature(row), cls=DjangoJSONEncoder, separators=(",", ":"))
     yield "]}"
+
+
+def cached_geojson(criteria, query_string, limit=None):
+    """The FeatureCollection as bytes, from the cache while the data has not changed.
+
+    Returns None when the collection is too large to cache: the caller streams it instead.
+    """
+    key = f"sites-geojson:{data_version()}:{limit}:{query_string}"
+    body = cache.get(key)
+    if body is None:
+        body = "".join(geojson_chunks(criteria, limit=limit)).encode("utf-8")
+        if len(body) > CACHEABLE_BYTES:
+            return None
+        cache.set(key, body, settings.PUBLIC_CACHE_SECONDS)
+    return body

@@ -181,3 +181,25 @@ class Roadblock(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ImportRun(models.Model):
+    """One import of an open-data file: what it changed, for staff and for cache versioning."""
+
+    source = models.CharField(max_length=500)
+    file_format = models.CharField(max_length=100)
+    finished_at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField()
+    sites_created = models.PositiveIntegerField()
+    sites_updated = models.PositiveIntegerField()
+    visits_created = models.PositiveIntegerField()
+    visits_updated = models.PositiveIntegerField()
+    visits_unchanged = models.PositiveIntegerField()
+    skipped_rows = models.PositiveIntegerField()
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-finished_at"]
+
+    def __str__(self):
+        return f"{self.source} ({self.finished_at:%Y-%m-%d %H:%M})"

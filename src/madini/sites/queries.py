@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from madini.geo.names import fold
-from madini.sites.models import ArmedActorPresence, Site, Visit, VisitMineral
+from madini.sites.models import ArmedActorPresence, ImportRun, Site, Visit, VisitMineral
 from madini.sites.vocabulary import MINERAL_COMMODITY_ALIASES
 
 VISIT_FILTERS = (
@@ -196,3 +196,11 @@ def site_with_history(pcode):
         )
         .first()
     )
+
+
+def data_version():
+    """Changes whenever an import changed the data: part of every public cache key."""
+    latest = ImportRun.objects.filter(
+        Q(sites_created__gt=0) | Q(sites_updated__gt=0) | Q(visits_created__gt=0) | Q(visits_updated__gt=0)
+    ).values_list("id", flat=True).first()
+    return latest or 0

@@ -54,7 +54,25 @@ def import_sites(source, batch_size=BATCH_SIZE):
     if writer.touched_site_ids:
         refresh_latest_visits(writer.touched_site_ids)
         assign_areas(writer.touched_site_ids)
+    record_import_run(report)
     return report
+
+
+def record_import_run(report):
+    from madini.sites.models import ImportRun
+
+    ImportRun.objects.create(
+        source=report.source[:500],
+        file_format=report.file_format,
+        rows=report.rows,
+        sites_created=report.sites_created,
+        sites_updated=report.sites_updated,
+        visits_created=report.visits_created,
+        visits_updated=report.visits_updated,
+        visits_unchanged=report.visits_unchanged,
+        skipped_rows=report.skipped,
+        summary="\n".join(report.summary_lines()),
+    )
 
 
 def assign_areas(site_ids):

@@ -1,0 +1,1 @@
+"""SMS gateways, one module each (see base.Gateway). Importing this package registers them all."""
