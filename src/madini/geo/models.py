@@ -21,6 +21,11 @@ class AdminArea(models.Model):
     code = models.CharField(max_length=50, blank=True, help_text=_("P-code or ISO code"))
     country_code = models.CharField(max_length=3, help_text=_("ISO 3166-1 alpha-3"))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The parent's key as the source names it: links the parent whichever file is imported first"),
+    )
     geometry = models.TextField(blank=True, help_text=_("GeoJSON geometry, WGS 84"))
     min_lon = models.FloatField(null=True)
     min_lat = models.FloatField(null=True)
