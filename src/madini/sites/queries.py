@@ -131,7 +131,7 @@ def key_figures(criteria):
     visits = matching_visits(criteria)
     figures = visits.aggregate(
         sites=Count("id"),
-        workers=Sum("workers"),
+        total_workers=Sum("workers"),
         mean_workers=Avg("workers"),
         armed_known=Count("id", filter=Q(armed_presence__isnull=False)),
         armed=Count("id", filter=Q(armed_presence=True)),
@@ -146,7 +146,7 @@ def key_figures(criteria):
     return {
         "sites": figures["sites"],
         "visits": all_visits.count(),
-        "workers": figures["workers"] or 0,
+        "workers": figures["total_workers"] or 0,
         "armed_presence_percent": percent(figures["armed"], figures["armed_known"]),
         "child_labour_percent": percent(figures["child"], figures["child_known"]),
         "mercury_percent": percent(figures["mercury"], figures["mercury_known"]),
