@@ -56,7 +56,11 @@ class Reporter(models.Model):
 
 
 class InboundPart(models.Model):
-    """One part of a concatenated (multipart) SMS, kept until all parts have arrived."""
+    """One part of a concatenated (multipart) SMS, joined into a message once all parts have arrived.
+
+    A part is known by its own gateway message id, not by its concat reference: the reference is a
+    small counter (0-255 in the SMS header) that a phone reuses, so it only groups parts still waiting.
+    """
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE)
     reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE)
@@ -67,13 +71,16 @@ class InboundPart(models.Model):
     text = models.TextField()
     raw_payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
+    message = models.ForeignKey(
+        "InboundMessage", null=True, blank=True, on_delete=models.CASCADE, related_name="parts",
+        help_text=_("The message the parts were joined into; empty while parts are missing"),
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "reporter", "concat_ref", "part_number"], name="unique_inbound_part"
-            )
+            models.UniqueConstraint(fields=["channel", "gateway_message_id"], name="unique_inbound_part")
         ]
+        indexes = [models.Index(fields=["channel", "reporter", "concat_ref"], name="inbound_part_group")]
 
 
 class InboundMessage(models.Model):
