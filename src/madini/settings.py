@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "madini.public",
     "madini.incidents",
     "madini.sms",
+    "madini.core",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -135,6 +136,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
     ("vendor/leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
 ]
@@ -144,7 +146,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "madini.core.storage.StaticFilesStorage"
         )
     },
 }
