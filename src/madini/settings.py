@@ -188,6 +188,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("MADINI_API_ANON_RATE", "600/minute")},
+    # Trust X-Forwarded-For only behind as many proxies as configured: otherwise a client could
+    # escape the throttle by sending the header itself.
+    "NUM_PROXIES": int(os.environ.get("MADINI_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Madini API",

@@ -5,15 +5,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.cache import patch_cache_control
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from madini.sites.exports import cached_geojson, geojson_chunks
 from madini.sites.filters import SiteFilterSet
 from madini.sites.models import Site, Visit
+from madini.sites.queries import data_version
 from madini.sites.serializers import SiteDetailSerializer, SiteListSerializer
 
 
@@ -50,12 +53,21 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         return SiteDetailSerializer if self.action == "retrieve" else SiteListSerializer
 
     def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format != "geojson":
-            response = super().list(request, *args, **kwargs)
-        else:
+        if request.accepted_renderer.format == "geojson":
             response = self.list_as_geojson(request)
+        else:
+            response = self.list_as_json(request, *args, **kwargs)
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
+
+    def list_as_json(self, request, *args, **kwargs):
+        key = f"sites-json:{data_version()}:{request.get_host()}{request.get_full_path()}"
+        data = cache.get(key)
+        if data is None:
+            response = super().list(request, *args, **kwargs)
+            cache.set(key, response.data, settings.PUBLIC_CACHE_SECONDS)
+            return response
+        return Response(data)
 
     def list_as_geojson(self, request):
         filterset = self.filterset_class(request.query_params, queryset=Site.objects.all(), request=request)
@@ -64,7 +76,18 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         limit = request.query_params.get("limit")
         limit = int(limit) if limit and limit.isdigit() else None
         query_string = urlencode(sorted(request.query_params.items()))
-        body = cached_geojson(filterset.criteria, query_string, limit=limit)
-        if body is None:
-            return StreamingHttpResponse(geojson_chunks(filterset.criteria, limit=limit), content_type=GEOJSON)
-        return HttpResponse(body, content_type=GEOJSON)
+        bodies, chunks = cached_geojson(filterset.criteria, query_string, limit=limit)
+        if bodies is None:
+            return StreamingHttpResponse(chunks, content_type=GEOJSON)
+        return precompressed_response(request, *bodies, content_type=GEOJSON)
+
+
+def precompressed_response(request, body, gzipped_body, content_type):
+    """Serve the cached gzip when the client takes it, instead of compressing again per request."""
+    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        response = HttpResponse(gzipped_body, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response

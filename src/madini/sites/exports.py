@@ -1,7 +1,9 @@
 """Open-data downloads: CSV (optionally HXL-tagged), Excel and GeoJSON of exactly the filtered sites."""
 
 import csv
+import gzip
 import io
+import itertools
 import json
 
 from django.conf import settings
@@ -61,15 +63,23 @@ def geojson_chunks(criteria, limit=None):
 
 
 def cached_geojson(criteria, query_string, limit=None):
-    """The FeatureCollection as bytes, from the cache while the data has not changed.
+    """The FeatureCollection as (plain bytes, gzipped bytes) from the cache while the data is unchanged.
 
-    Returns None when the collection is too large to cache: the caller streams it instead.
+    A collection too large to cache comes back as (None, chunks): the caller streams the chunks,
+    so it is built once either way.
     """
     key = f"sites-geojson:{data_version()}:{limit}:{query_string}"
-    body = cache.get(key)
-    if body is None:
-        body = "".join(geojson_chunks(criteria, limit=limit)).encode("utf-8")
-        if len(body) > CACHEABLE_BYTES:
-            return None
-        cache.set(key, body, settings.PUBLIC_CACHE_SECONDS)
-    return body
+    bodies = cache.get(key)
+    if bodies is not None:
+        return bodies, None
+    chunks = geojson_chunks(criteria, limit=limit)
+    built, size = [], 0
+    for chunk in chunks:
+        built.append(chunk)
+        size += len(chunk)
+        if size > CACHEABLE_BYTES:
+            return None, itertools.chain(built, chunks)
+    body = "".join(built).encode("utf-8")
+    bodies = (body, gzip.compress(body, compresslevel=6))
+    cache.set(key, bodies, settings.PUBLIC_CACHE_SECONDS)
+    return bodies, None

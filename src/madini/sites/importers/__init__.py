@@ -54,6 +54,7 @@ def import_sites(source, batch_size=BATCH_SIZE):
     if writer.touched_site_ids:
         refresh_latest_visits(writer.touched_site_ids)
         assign_areas(writer.touched_site_ids)
+        refresh_planner_statistics()
     record_import_run(report)
     return report
 
@@ -73,6 +74,18 @@ def record_import_run(report):
         skipped_rows=report.skipped,
         summary="\n".join(report.summary_lines()),
     )
+
+
+def refresh_planner_statistics():
+    """After a bulk import PostgreSQL plans badly until ANALYZE (autovacuum may be late or off)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE sites_site, sites_visit, sites_visitmineral, sites_armedactorpresence, "
+                "sites_visit_state_services"
+            )
 
 
 def assign_areas(site_ids):
