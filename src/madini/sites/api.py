@@ -15,8 +15,8 @@ from rest_framework.response import Response
 
 from madini.sites.exports import cached_geojson, geojson_chunks
 from madini.sites.filters import SiteFilterSet
-from madini.sites.models import Site, Visit
-from madini.sites.queries import data_version
+from madini.sites.models import Site
+from madini.sites.queries import data_version, selected_visits
 from madini.sites.serializers import SiteDetailSerializer, SiteListSerializer
 
 
@@ -46,8 +46,11 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
             return Site.objects.prefetch_related(
                 "visits__minerals__mineral", "visits__armed_actors__actor", "visits__state_services"
             ).select_related("province_area", "territory_area")
-        latest = Visit.objects.filter(is_latest=True).prefetch_related("minerals__mineral")
-        return Site.objects.order_by("pcode").prefetch_related(Prefetch("visits", latest, to_attr="latest_visits"))
+        # The visit shown is the one the filters matched: the latest within the date window, if any.
+        filterset = self.filterset_class(self.request.query_params, queryset=Site.objects.none())
+        criteria = filterset.criteria if filterset.is_valid() else {}
+        shown = selected_visits(criteria).prefetch_related("minerals__mineral")
+        return Site.objects.order_by("pcode").prefetch_related(Prefetch("visits", shown, to_attr="latest_visits"))
 
     def get_serializer_class(self):
         return SiteDetailSerializer if self.action == "retrieve" else SiteListSerializer

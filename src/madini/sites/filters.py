@@ -46,6 +46,13 @@ class BoundingBoxField(forms.CharField):
         return (min_lon, min_lat, max_lon, max_lat)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberFilter(django_filters.Filter):
+    """Workers are counted in whole numbers: 49.5 is refused rather than silently rounded."""
+
+    field_class = forms.IntegerField
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class BoundingBoxFilter(django_filters.Filter):
     field_class = BoundingBoxField
@@ -60,8 +67,8 @@ class SiteFilterSet(django_filters.FilterSet):
     child_labour = YesNoFilter(help_text=_("Children under 15 at work (the data's `childunder15`)"))
     mercury = YesNoFilter(help_text=_("Mercury use observed"))
     state_service = django_filters.CharFilter(help_text=_("State service present, e.g. SAESSCAM"))
-    workers_min = django_filters.NumberFilter(min_value=0, help_text=_("At least this many workers"))
-    workers_max = django_filters.NumberFilter(min_value=0, help_text=_("At most this many workers"))
+    workers_min = WholeNumberFilter(min_value=0, help_text=_("At least this many workers"))
+    workers_max = WholeNumberFilter(min_value=0, help_text=_("At most this many workers"))
     visited_from = django_filters.DateFilter(help_text=_("Date window start (YYYY-MM-DD)"))
     visited_to = django_filters.DateFilter(help_text=_("Date window end (YYYY-MM-DD)"))
     qualification = django_filters.CharFilter(help_text=_("Official qualification: Vert, Jaune, Rouge, Bleu"))
@@ -87,8 +94,4 @@ class SiteFilterSet(django_filters.FilterSet):
 
     @property
     def criteria(self):
-        criteria = dict(self.form.cleaned_data)
-        for name in ("workers_min", "workers_max"):
-            if criteria.get(name) is not None:
-                criteria[name] = int(criteria[name])
-        return criteria
+        return dict(self.form.cleaned_data)

@@ -186,7 +186,44 @@ def split_names(raw):
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+# Longest value each column may hold (the database's limits): a longer one is a bad row.
+CURATED_MAX_LENGTHS = {
+    "name": 200,
+    "location_origin": 200,
+    "province": 100,
+    "province_old": 100,
+    "territoire": 100,
+    "collectivite": 100,
+    "groupement": 100,
+    "village": 100,
+    "source": 100,
+    "project": 100,
+    "mechanisation": 50,
+    "traceability": 100,
+    "qualification": 50,
+    **{f"mineral{n}": 200 for n in MINERAL_SLOTS},
+    **{f"armed_group{n}": 200 for n in ARMED_ACTOR_SLOTS},
+    **{f"type_armed_group{n}": 100 for n in ARMED_ACTOR_SLOTS},
+    **{f"frequency_armed_group{n}": 200 for n in ARMED_ACTOR_SLOTS},
+    **{f"state_service{n}": 200 for n in STATE_SERVICE_SLOTS},
+}
+DASHBOARD_MAX_LENGTHS = {
+    column: limit
+    for column, limit in CURATED_MAX_LENGTHS.items()
+    if column in {"name", "province", "project", "traceability", "qualification"}
+    or column.startswith(("mineral", "armed_group", "frequency_armed_group", "state_service"))
+}
+
+
+def check_lengths(row, limits):
+    for column, limit in limits.items():
+        value = text(row, column)
+        if len(value) > limit:
+            raise RowInvalid(column, value, f"is longer than {limit} characters")
+
+
 def parse_curated(row):
+    check_lengths(row, CURATED_MAX_LENGTHS)
     pcode = required_text(row, "pcode", 40)
     vid = text(row, "vid")
     if not vid.isdigit():
@@ -281,6 +318,7 @@ def dashboard_observed(row, column):
 
 def parse_dashboard(row):
     """A dashboard row carries less than the curated one: only what it says is applied."""
+    check_lengths(row, DASHBOARD_MAX_LENGTHS)
     pcode = required_text(row, "pcode", 40)
     visit_date = parse_date(row)
     project = text(row, "project")
