@@ -16,6 +16,14 @@ UNREACHABLE_URL = "http://127.0.0.1:9/"
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_sites_yet():
+    # Other test modules load the real export once per session; bootstrap must start from nothing.
+    # The deletion is rolled back with the test's transaction.
+    Site.objects.all().delete()
+    ImportRun.objects.all().delete()
+
+
 @pytest.fixture
 def offline(settings, tmp_path):
     settings.MADINI_DATA_DIR = str(tmp_path / "no-data-here")

@@ -6,6 +6,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
+from django.db import transaction
+
 from madini.sites.importers.ipis import PARSERS, RowInvalid, detect_format
 from madini.sites.importers.report import ImportReport, RowError
 from madini.sites.services import VisitWriter, refresh_latest_visits
@@ -24,37 +26,9 @@ def import_sites(source, batch_size=BATCH_SIZE):
     Re-importing the same file changes nothing; a newer export updates and adds.
     """
     source = str(source)
-    with open_source(source) as stream:
-        reader = csv.DictReader(stream)
-        try:
-            file_format = detect_format(reader.fieldnames or [])
-        except ValueError as error:
-            raise SourceUnavailable(f"{source}: {error}") from None
-        parse = PARSERS[file_format]
-        report = ImportReport(source=source, file_format=file_format)
-        writer = VisitWriter(report)
-        batch = []
-        line_number = reader.line_num + 1
-        for row in read_rows(reader, source):
-            report.rows += 1
-            position = (report.rows, line_number)
-            line_number = reader.line_num + 1
-            try:
-                check_shape(row, reader.fieldnames)
-                batch.append((position, parse(row)))
-            except RowInvalid as invalid:
-                report.errors.append(RowError(*position, invalid.column, str(invalid.value), invalid.reason))
-            if len(batch) >= batch_size:
-                report.errors.extend(writer.write(batch))
-                batch = []
-        if batch:
-            report.errors.extend(writer.write(batch))
-    report.errors.sort(key=lambda error: error.row_number)
-    report.sites_per_province.update(writer.site_counts_per_province())
-    if writer.touched_site_ids:
-        refresh_latest_visits(writer.touched_site_ids)
-        assign_areas(writer.touched_site_ids)
-        refresh_planner_statistics()
+    # One transaction for the whole file: an unexpected database error leaves nothing half-imported.
+    with open_source(source) as stream, transaction.atomic():
+        report = import_rows(csv.DictReader(stream), source, batch_size)
     record_import_run(report)
     return report
 
@@ -74,6 +48,39 @@ def record_import_run(report):
         skipped_rows=report.skipped,
         summary="\n".join(report.summary_lines()),
     )
+
+
+def import_rows(reader, source, batch_size):
+    try:
+        file_format = detect_format(reader.fieldnames or [])
+    except ValueError as error:
+        raise SourceUnavailable(f"{source}: {error}") from None
+    parse = PARSERS[file_format]
+    report = ImportReport(source=source, file_format=file_format)
+    writer = VisitWriter(report)
+    batch = []
+    line_number = reader.line_num + 1
+    for row in read_rows(reader, source):
+        report.rows += 1
+        position = (report.rows, line_number)
+        line_number = reader.line_num + 1
+        try:
+            check_shape(row, reader.fieldnames)
+            batch.append((position, parse(row)))
+        except RowInvalid as invalid:
+            report.errors.append(RowError(*position, invalid.column, str(invalid.value), invalid.reason))
+        if len(batch) >= batch_size:
+            report.errors.extend(writer.write(batch))
+            batch = []
+    if batch:
+        report.errors.extend(writer.write(batch))
+    report.errors.sort(key=lambda error: error.row_number)
+    report.sites_per_province.update(writer.site_counts_per_province())
+    if writer.touched_site_ids:
+        refresh_latest_visits(writer.touched_site_ids)
+        assign_areas(writer.touched_site_ids)
+        refresh_planner_statistics()
+    return report
 
 
 def refresh_planner_statistics():
