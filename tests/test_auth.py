@@ -93,8 +93,8 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, member):
     done = choose_new_password(client, emailed_reset_link())
 
     assert "Your password has been changed" in done.content.decode()
-    assert not client.login(username="amani", password=PASSWORD)
-    assert client.login(username="amani", password=NEW_PASSWORD)
+    assert not logs_in(client, "amani", PASSWORD)
+    assert logs_in(client, "amani", NEW_PASSWORD)
 
 
 def test_a_used_reset_link_no_longer_works(client, member):
@@ -130,3 +130,20 @@ def test_the_admin_lets_staff_in(client, staff):
 
     assert response.status_code == 200
     assert "Log out" in response.content.decode()
+
+
+def logs_in(client, username, password):
+    """Whether the login form accepts these credentials (the way a person logs in)."""
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
+def test_repeated_wrong_passwords_lock_the_account_out_from_that_address_for_a_while(client, member, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for attempt in range(3):
+        response = client.post("/accounts/login/", {"username": "amani", "password": f"wrong-{attempt}"})
+
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    # Even the right password is refused until the cool-off has passed.
+    assert not logs_in(client, "amani", PASSWORD)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -60,7 +61,10 @@ INSTALLED_APPS = [
     "madini.public",
     "madini.incidents",
     "madini.sms",
+    "madini.network",
     "madini.core",
+    "rules",
+    "axes",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -76,7 +80,24 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it locks out repeated failed logins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Who may do what with incidents is decided by the rules in madini.incidents.permissions.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after this many failures for one username from one address, that pair is
+# locked out for the cool-off period (the rest of the network can still log in).
+AXES_FAILURE_LIMIT = int(os.environ.get("MADINI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("MADINI_LOGIN_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("MADINI_NUM_PROXIES", "0"))
 
 ROOT_URLCONF = "madini.urls"
 WSGI_APPLICATION = "madini.wsgi.application"
@@ -186,6 +207,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Staff API (/api/incidents/): a logged-in session or a token (`madini drf_create_token USER`).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("MADINI_API_ANON_RATE", "600/minute")},
     # Trust X-Forwarded-For only behind as many proxies as configured: otherwise a client could
@@ -252,4 +278,20 @@ MADINI_SMS_SESSION_MINUTES = int(os.environ.get("MADINI_SMS_SESSION_MINUTES", "6
 MADINI_SMS_MAX_INCIDENTS_PER_DAY = int(os.environ.get("MADINI_SMS_MAX_INCIDENTS_PER_DAY", "5"))
 MADINI_SMS_WEBHOOK_RATE = os.environ.get("MADINI_SMS_WEBHOOK_RATE", "120/minute")
 MADINI_SMS_SEND_MAX_ATTEMPTS = int(os.environ.get("MADINI_SMS_SEND_MAX_ATTEMPTS", "6"))
+# Case management (madini.incidents). Deadlines per severity (1 high, 2 medium, 3 low), in days;
+# an incident with no severity yet counts as MADINI_DEFAULT_SEVERITY.
+MADINI_VALIDATION_DEADLINE_DAYS = {1: 3, 2: 7, 3: 14}
+MADINI_RESOLUTION_DEADLINE_DAYS = {1: 30, 2: 91, 3: 182}
+MADINI_DEFAULT_SEVERITY = 2
+# The public sees a published incident only this many days after it was reported.
+MADINI_PUBLICATION_DELAY_DAYS = int(os.environ.get("MADINI_PUBLICATION_DELAY_DAYS", "0"))
+# "site": a published incident linked to a site is shown at the site; "territory": always at its territory.
+MADINI_PUBLIC_INCIDENT_LOCATION = os.environ.get("MADINI_PUBLIC_INCIDENT_LOCATION", "site")
+# A reporter's encrypted reply number is erased this long after their last open incident closed.
+MADINI_REPLY_NUMBER_RETENTION_DAYS = int(os.environ.get("MADINI_REPLY_NUMBER_RETENTION_DAYS", "90"))
+# Possible duplicates: same site or within this distance, same category, within these days.
+MADINI_DUPLICATE_DISTANCE_KM = 5
+MADINI_DUPLICATE_DAYS = 3
+
 MADINI_PUBLIC_BASE_URL = os.environ.get("MADINI_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+AXES_VERBOSE = False

@@ -4,6 +4,7 @@ The categories follow Annex II of the OECD Due Diligence Guidance as Kufatilia u
 they are data (loaded by a migration, editable in the admin), not code.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +38,15 @@ class IncidentCategory(models.Model):
         return getattr(self, f"sms_label_{language}", None) or self.sms_label_en
 
 
+class Severity(models.IntegerChoices):
+    HIGH = 1, _("1 – high")
+    MEDIUM = 2, _("2 – medium")
+    LOW = 3, _("3 – low")
+
+
 class Incident(models.Model):
+    Severity = Severity
+
     class Status(models.TextChoices):
         RECEIVED = "received", _("received")
         VALIDATED = "validated", _("validated")
@@ -81,8 +90,117 @@ class Incident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Where the case is handled: the province decides which organisations see it.
+    province = models.ForeignKey(
+        "geo.AdminArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", limit_choices_to={"level": 1}
+    )
+    territory = models.ForeignKey(
+        "geo.AdminArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", limit_choices_to={"level": 2}
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_incidents",
+        help_text=_("The organisation the case is assigned to"),
+    )
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The staff member who entered it (empty for SMS reports)"),
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was rejected, merged, resolved or left unresolved"))
+    validation_escalated_at = models.DateTimeField(null=True, blank=True)
+    resolution_escalated_at = models.DateTimeField(null=True, blank=True)
+    closing_message_queued_at = models.DateTimeField(null=True, blank=True)
+
+    # What the public sees, and only once staff decide so.
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    public_summary = models.TextField(
+        blank=True, help_text=_("Written by staff for the public dashboard; the reporter's words are never published")
+    )
+
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["published", "status", "occurred_on"], name="incident_public")]
 
     def __str__(self):
         return self.reference
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+
+OPEN_STATUSES = (Incident.Status.RECEIVED, Incident.Status.VALIDATED, Incident.Status.IN_FOLLOW_UP)
+
+
+class Transition(models.Model):
+    """One move of an incident through the workflow: who, when, why."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Incident.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Incident.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class FollowUp(models.Model):
+    """What an organisation did about an incident."""
+
+    class Kind(models.TextChoices):
+        VERIFICATION_VISIT = "verification_visit", _("verification visit")
+        MEDIATION = "mediation", _("mediation")
+        REFERRAL = "referral", _("referral to authorities or state services")
+        ADVOCACY = "advocacy", _("advocacy")
+        AWARENESS = "awareness", _("awareness-raising")
+        OTHER = "other", _("other")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    done_on = models.DateField()
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="follow_ups")
+    notes = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_on", "id"]
+
+
+class AuditEvent(models.Model):
+    """A view of an incident's sensitive fields, or a change to it: visible to network administrators."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("viewed")
+        CHANGED = "changed", _("changed")
+        TRANSITIONED = "transitioned", _("changed status")
+        FOLLOWED_UP = "followed_up", _("recorded a follow-up")
+        REPLIED = "replied", _("replied to the reporter")
+        PUBLISHED = "published", _("changed publication")
+        CREATED = "created", _("entered")
+        EXPORTED = "exported", _("exported")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -1,0 +1,3 @@
+"""Staff API of incidents (madini.incidents.api): filled in by the staff API work."""
+
+urlpatterns = []

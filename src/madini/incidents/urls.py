@@ -1,0 +1,16 @@
+from django.urls import path
+
+from madini.incidents import views
+
+app_name = "casework"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.enter_incident, name="enter"),
+    path("audit/", views.audit_trail, name="audit"),
+    path("<str:reference>/", views.incident_page, name="incident"),
+    path("<str:reference>/transition/", views.transition, name="transition"),
+    path("<str:reference>/correct/", views.correct, name="correct"),
+    path("<str:reference>/follow-up/", views.follow_up, name="follow-up"),
+    path("<str:reference>/reply/", views.reply, name="reply"),
+    path("<str:reference>/publication/", views.publication, name="publication"),
+]
