@@ -44,6 +44,11 @@ def test_each_role_sees_and_does_what_it_may_on_the_pages(client, users, make_in
         {"kind": "mediation", "done_on": "2026-01-05", "organisation": users["cso_member"].memberships.get().organisation_id},
     )
 
+    export = client.get("/cases/export.csv")
+    exported = export.content.decode() if export.status_code == 200 else ""
+
+    assert (south_kivu_incident.reference in exported) == sees
+    assert ("Watoto kumi shimoni Kamituga" in exported) == reads_words
     listed = inbox.status_code == 200 and south_kivu_incident.reference in inbox.content.decode()
     assert listed == sees
     assert (inbox.status_code == 200 and ituri_incident.reference in inbox.content.decode()) == sees_ituri
@@ -194,3 +199,14 @@ def test_the_inbox_filters_by_status_category_province_and_date(client, users, m
     assert listed({"province": ituri.province_id}) == {ituri.reference}
     assert listed({"date_from": "2000-01-01"}) == {child.reference, roadblock.reference, ituri.reference}
     assert listed({"date_to": "2000-01-01"}) == set()
+
+
+def test_a_formula_typed_by_a_reporter_is_exported_as_text(client, users, sms_incident):
+    incident = sms_incident(description="=HYPERLINK(\"http://evil.example\")")
+    client.force_login(users["coordinator"])
+
+    exported = client.get("/cases/export.csv").content.decode()
+
+    assert "'=HYPERLINK" in exported
+    assert AuditEvent.objects.filter(action="exported", user=users["coordinator"]).exists()
+    assert incident.reference in exported

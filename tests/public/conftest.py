@@ -4,18 +4,13 @@ The expected numbers come from the file, not from madini's queries, so that a te
 the pages with the data rather than the code with itself.
 
 - `ipis_file`: `IpisFile` of the curated export: every visit row per site code, in file order.
-- `serial_live_server`: the URL of a live server that answers one request at a time (see below).
 """
 
 import csv
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
-from django.core.servers.basehttp import WSGIServer
-from django.db import connections
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 
 @dataclass
@@ -62,38 +57,3 @@ def empty_cache():
     """Each test starts from an empty cache: ids rolled back with a test can come back in the next
     one, and with them a data version that another test already cached."""
     cache.clear()
-
-
-class SerialLiveServerThread(LiveServerThread):
-    def _create_server(self, connections_override=None):
-        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
-
-
-@pytest.fixture
-def serial_live_server(transactional_db):
-    """pytest-django's live_server, but answering one request at a time.
-
-    On the in-memory SQLite test database, every request thread of Django's live server uses
-    the same connection; the map's parallel requests (sites and figures) then run queries on it
-    at once and hang. One request at a time is what a single connection can serve.
-    """
-    shared = {alias: connections[alias] for alias in connections if connections[alias].vendor == "sqlite"}
-    shared = {alias: connection for alias, connection in shared.items() if connection.is_in_memory_db()}
-    for connection in shared.values():
-        connection.inc_thread_sharing()
-    server = SerialLiveServerThread("localhost", StaticFilesHandler, connections_override=shared)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    yield f"http://localhost:{server.port}"
-    server.terminate()
-    for connection in shared.values():
-        connection.dec_thread_sharing()
-
-
-def pytest_collection_modifyitems(config, items):
-    """Run browser tests last: their live server flushes the database, and with it the real data
-    that the session's other tests share."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -96,6 +96,10 @@ class FollowUpForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["done_on"].initial = timezone.localdate
+        # A member of one organisation records what their organisation did.
+        only = list(organisations[:2])
+        if len(only) == 1:
+            self.fields["organisation"].initial = only[0].pk
 
     def clean_done_on(self):
         done_on = self.cleaned_data["done_on"]

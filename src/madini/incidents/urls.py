@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.enter_incident, name="enter"),
     path("audit/", views.audit_trail, name="audit"),
+    path("export.csv", views.inbox_csv, name="export"),
     path("<str:reference>/", views.incident_page, name="incident"),
     path("<str:reference>/transition/", views.transition, name="transition"),
     path("<str:reference>/correct/", views.correct, name="correct"),

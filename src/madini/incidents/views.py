@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from madini.incidents.forms import (
     ReplyForm,
     TransitionForm,
 )
+from madini.incidents.exports_staff import write_inbox_csv
 from madini.incidents.minimap import minimap
 from madini.incidents.models import AuditEvent
 from madini.incidents.permissions import organisations_for_follow_up, visible_incidents
@@ -86,6 +88,19 @@ def inbox(request):
     return render(request, "casework/inbox.html", {"form": form, "page": page, "rows": rows, "new_count": new_count})
 
 
+@requires("incidents.export_incidents")
+def inbox_csv(request):
+    """The inbox's incidents under its filters as CSV; the reporter's words only for who may read them."""
+    form = InboxFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    incidents = queries.inbox(request.user, **{key: value for key, value in filters.items() if value})
+    audit.record(request.user, audit.Action.EXPORTED, None, export="inbox.csv", filters=request.GET.urlencode())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="madini-incidents.csv"'
+    write_inbox_csv(response, request.user, incidents)
+    return response
+
+
 @requires("incidents.list_incidents")
 def incident_page(request, reference):
     incident = visible_incident(request, reference)
@@ -116,7 +131,8 @@ def incident_page(request, reference):
         "map": minimap(
             queries.incident_point(incident),
             incident.territory or incident.province,
-            sites=[(site.longitude, site.latitude, site.name) for site, _distance in nearby_sites],
+            sites=[(site.longitude, site.latitude, site.name) for site, _distance in nearby_sites]
+            + ([(incident.site.longitude, incident.site.latitude, incident.site.name)] if incident.site_id else []),
         ),
     }
     if acts:
