@@ -1,7 +1,7 @@
 """Staff's view of incidents and of the category taxonomy (data the network adjusts here).
 
-An incident shows its conversation with the reporter, who appears only as a pseudonym. Its status
-is read-only here: the case workflow (who may move it where, and why) is a service of its own.
+An incident shows its conversation with the reporter, who appears only as a pseudonym. It is
+read-only here, for network administrators: cases are handled on the casework pages (/cases/).
 """
 
 from itertools import chain
@@ -56,6 +56,20 @@ class IncidentAdmin(admin.ModelAdmin):
         ),
         (_("Reporter"), {"fields": ["reporter", "consent_to_contact", "conversation"]}),
     ]
+
+    # Cases are handled on the casework pages, where each change goes through the workflow and the
+    # audit trail; here network administrators only look.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("incidents.view_audit_trail")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("location"))
     def location(self, incident):
