@@ -5,15 +5,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
-from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
-from madini.sites.exports import cached_geojson, geojson_chunks
+from madini.sites.exports import CachedBody, cached_geojson
 from madini.sites.filters import SiteFilterSet
 from madini.sites.models import Site
 from madini.sites.queries import data_version, selected_visits
@@ -64,13 +62,15 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def list_as_json(self, request, *args, **kwargs):
-        key = f"sites-json:{data_version()}:{request.get_host()}{request.get_full_path()}"
-        data = cache.get(key)
-        if data is None:
-            response = super().list(request, *args, **kwargs)
-            cache.set(key, response.data, settings.PUBLIC_CACHE_SECONDS)
-            return response
-        return Response(data)
+        """The page rendered once and kept, with its compressed copies, while the data is unchanged."""
+        media_type = request.accepted_media_type
+        key = f"sites-json-v2:{data_version()}:{media_type}:{request.get_host()}{request.get_full_path()}"
+        cached = CachedBody.get(key)
+        if cached is None:
+            data = super().list(request, *args, **kwargs).data
+            body = request.accepted_renderer.render(data, media_type, self.get_renderer_context())
+            cached = CachedBody.store(key, body)
+        return precompressed_response(request, cached, content_type=request.accepted_renderer.media_type)
 
     def list_as_geojson(self, request):
         filterset = self.filterset_class(request.query_params, queryset=Site.objects.all(), request=request)
@@ -79,18 +79,50 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         limit = request.query_params.get("limit")
         limit = int(limit) if limit and limit.isdigit() else None
         query_string = urlencode(sorted(request.query_params.items()))
-        bodies, chunks = cached_geojson(filterset.criteria, query_string, limit=limit)
-        if bodies is None:
+        cached, chunks = cached_geojson(filterset.criteria, query_string, limit=limit)
+        if cached is None:
             return StreamingHttpResponse(chunks, content_type=GEOJSON)
-        return precompressed_response(request, *bodies, content_type=GEOJSON)
+        return precompressed_response(request, cached, content_type=GEOJSON)
 
 
-def precompressed_response(request, body, gzipped_body, content_type):
-    """Serve the cached gzip when the client takes it, instead of compressing again per request."""
-    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
-        response = HttpResponse(gzipped_body, content_type=content_type)
-        response["Content-Encoding"] = "gzip"
+def accepted_codings(header):
+    """{content coding: q} of an Accept-Encoding header (RFC 9110 12.5.3); names lower-cased."""
+    codings = {}
+    for part in header.split(","):
+        name, *parameters = (piece.strip() for piece in part.split(";"))
+        if not name:
+            continue
+        q = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        codings[name.lower()] = q
+    return codings
+
+
+def preferred_coding(header):
+    """br or gzip, whichever the client weighs higher (br on a tie: smaller), or None for identity."""
+    codings = accepted_codings(header)
+    wildcard = codings.get("*", 0.0)
+    weights = {
+        "br": codings.get("br", wildcard),
+        "gzip": codings.get("gzip", codings.get("x-gzip", wildcard)),
+    }
+    best = max(weights, key=lambda coding: (weights[coding], coding == "br"))
+    return best if weights[best] > 0 else None
+
+
+def precompressed_response(request, cached, content_type):
+    """Send the cached body in the coding the client takes best (Brotli, else gzip), compressed once per entry."""
+    coding = preferred_coding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if coding is None:
+        response = HttpResponse(cached.plain, content_type=content_type)
     else:
-        response = HttpResponse(body, content_type=content_type)
+        response = HttpResponse(cached.encoded(coding), content_type=content_type)
+        response["Content-Encoding"] = coding
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
