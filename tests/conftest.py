@@ -101,3 +101,13 @@ def chromium():
             pytest.fail(message)
         pytest.skip(message)
     return CHROMIUM
+
+
+@pytest.fixture
+def incident_taxonomy(db):
+    """The incident categories the migration loads, loaded again: a browser test's flush wipes them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("madini.incidents.migrations.0003_category_taxonomy").load_taxonomy(apps, None)

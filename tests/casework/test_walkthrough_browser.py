@@ -18,7 +18,7 @@ from madini.sms.models import Channel, InboundMessage
 
 from casework.conftest import PASSWORD, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 PAGE_BUDGET_BYTES = 150 * 1024
@@ -26,7 +26,7 @@ PUBLIC_SUMMARY = "Children were found working in the pits; the CSO mediated with
 
 
 @pytest.fixture
-def reported_incident():
+def reported_incident(incident_taxonomy):
     """Sud-Kivu, its organisation and member, a mine site, and an SMS report 1.5 km from the site."""
     south_kivu = AdminArea.objects.create(level=AdminArea.Level.PROVINCE, name="Sud-Kivu", key="sud kivu", country_code="COD")
     organisation = Organisation.objects.create(name="Observatoire Sud-Kivu", acronym="OSK")

@@ -61,6 +61,7 @@ def map_page(request):
         "summaryUrl": reverse("public:map-summary"),
         "provincesUrl": reverse("public:map-provinces"),
         "siteApiUrl": reverse("site-list"),
+        "siteIncidentsUrl": reverse("public:site-incidents"),
         "downloadUrls": {
             file_format: reverse("download-sites", kwargs={"file_format": file_format})
             for file_format in ("csv", "xlsx", "geojson")
@@ -95,6 +96,7 @@ def map_labels():
         "notVisited": _("not visited on site"),
         "sitesOnMap": _("Sites on the map: %(count)s"),
         "drawing": _("Drag on the map to draw the area… (Esc to cancel)"),
+        "publishedIncidents": _("Reported incidents"),
     }
 
 

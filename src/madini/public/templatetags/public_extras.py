@@ -8,15 +8,18 @@ register = template.Library()
 
 
 @register.inclusion_tag("public/_bars.html")
-def bar_chart(rows, title, limit=None):
-    """Horizontal bars, each as wide as its count relative to the largest one (width unlocalised, for CSS)."""
+def bar_chart(rows, title, limit=None, empty=None):
+    """Horizontal bars, each as wide as its count relative to the largest one (width unlocalised, for CSS).
+
+    `empty`: what to say when there is nothing to draw (by default, that no site matches).
+    """
     rows = list(rows)[:limit] if limit else list(rows)
-    largest = max((row["count"] for row in rows), default=0)
+    largest = max((row["count"] for row in rows), default=0) or 1
     bars = [
         {"label": row["label"], "count": row["count"], "width": f"{100 * row['count'] / largest:.1f}"}
         for row in rows
     ]
-    return {"bars": bars, "title": title}
+    return {"bars": bars, "title": title, "empty": empty}
 
 
 @register.filter

@@ -411,20 +411,47 @@
 
   var popup = L.popup({ maxWidth: 380, minWidth: 260, autoPanPadding: [24, 24] });
 
+  function incidentList(payload) {
+    var section = element("section", "site-incidents");
+    section.appendChild(element("h4", null, labels.publishedIncidents + " (" + payload.total + ")"));
+    var list = element("ul");
+    payload.incidents.forEach(function (incident) {
+      var item = element("li");
+      item.appendChild(element("strong", null, incident.reference));
+      item.appendChild(element("span", null, " " + [incident.date, incident.category, incident.status].join(" · ")));
+      if (incident.summary) {
+        item.appendChild(element("p", null, incident.summary));
+      }
+      list.appendChild(item);
+    });
+    section.appendChild(list);
+    return section;
+  }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.json();
+    });
+  }
+
   function openSite(marker) {
     var content = element("div", "site-popup");
     content.appendChild(element("p", "loading", labels.loading));
     popup.setLatLng(marker.getLatLng()).setContent(content).openOn(map);
-    fetch(config.siteApiUrl + encodeURIComponent(marker.pcode) + "/", { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(response.status);
-        }
-        return response.json();
-      })
-      .then(function (site) {
+    var incidents = fetchJson(config.siteIncidentsUrl + "?site=" + encodeURIComponent(marker.pcode))
+      .catch(function () {
+        return null; // the site's facts are worth showing without its incidents
+      });
+    Promise.all([fetchJson(config.siteApiUrl + encodeURIComponent(marker.pcode) + "/"), incidents])
+      .then(function (results) {
         content.textContent = "";
-        content.appendChild(siteContent(site));
+        content.appendChild(siteContent(results[0]));
+        if (results[1] && results[1].total) {
+          content.appendChild(incidentList(results[1]));
+        }
         popup.update();
       })
       .catch(function () {
