@@ -1,3 +1,10 @@
-"""Staff API of incidents (madini.incidents.api): filled in by the staff API work."""
+"""Staff API of incidents (madini.incidents.api)."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from madini.incidents.api import IncidentViewSet
+
+router = SimpleRouter()
+router.register("incidents", IncidentViewSet, basename="incident")
+
+urlpatterns = router.urls

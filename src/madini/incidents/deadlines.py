@@ -3,11 +3,13 @@
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from madini.incidents.models import Incident
 
 Status = Incident.Status
+WAITING_FOR_RESOLUTION = (Status.VALIDATED, Status.IN_FOLLOW_UP)
 
 
 def _days(table, severity):
@@ -45,3 +47,27 @@ def resolved_in_time(incident):
     if incident.status not in (Status.RESOLVED, Status.UNRESOLVED) or None in (incident.closed_at, incident.validated_at):
         return None
     return incident.closed_at <= resolution_due(incident)
+
+
+def overdue_condition(now=None):
+    """The query twin of deadlines.overdue: past the validation or resolution deadline and still waiting.
+
+    Deadlines depend on the severity, so there is one condition per severity (no severity yet counts
+    as the default one, as in madini.incidents.deadlines).
+    """
+    now = now or timezone.now()
+    validation_days = settings.MADINI_VALIDATION_DEADLINE_DAYS
+    resolution_days = settings.MADINI_RESOLUTION_DEADLINE_DAYS
+    condition = Q(pk__in=[])
+    for severity in (*validation_days, None):
+        days_for = settings.MADINI_DEFAULT_SEVERITY if severity is None else severity
+        this_severity = Q(severity__isnull=True) if severity is None else Q(severity=severity)
+        validation_missed = Q(
+            status=Status.RECEIVED, created_at__lt=now - datetime.timedelta(days=validation_days[days_for])
+        )
+        resolution_missed = Q(
+            status__in=WAITING_FOR_RESOLUTION,
+            validated_at__lt=now - datetime.timedelta(days=resolution_days[days_for]),
+        )
+        condition |= this_severity & (validation_missed | resolution_missed)
+    return condition

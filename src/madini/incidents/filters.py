@@ -1,42 +1,14 @@
 """The filters of the staff API's incident list (/api/incidents/): the inbox's filters, plus overdue."""
 
-import datetime
-
 import django_filters
-from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madini.incidents import deadlines
 from madini.incidents.models import Incident
 from madini.network.models import Organisation
 
 Status = Incident.Status
-WAITING_FOR_RESOLUTION = (Status.VALIDATED, Status.IN_FOLLOW_UP)
-
-
-def overdue_condition(now=None):
-    """The query twin of deadlines.overdue: past the validation or resolution deadline and still waiting.
-
-    Deadlines depend on the severity, so there is one condition per severity (no severity yet counts
-    as the default one, as in madini.incidents.deadlines).
-    """
-    now = now or timezone.now()
-    validation_days = settings.MADINI_VALIDATION_DEADLINE_DAYS
-    resolution_days = settings.MADINI_RESOLUTION_DEADLINE_DAYS
-    condition = Q(pk__in=[])
-    for severity in (*validation_days, None):
-        days_for = settings.MADINI_DEFAULT_SEVERITY if severity is None else severity
-        this_severity = Q(severity__isnull=True) if severity is None else Q(severity=severity)
-        validation_missed = Q(
-            status=Status.RECEIVED, created_at__lt=now - datetime.timedelta(days=validation_days[days_for])
-        )
-        resolution_missed = Q(
-            status__in=WAITING_FOR_RESOLUTION,
-            validated_at__lt=now - datetime.timedelta(days=resolution_days[days_for]),
-        )
-        condition |= this_severity & (validation_missed | resolution_missed)
-    return condition
 
 
 class IncidentFilterSet(django_filters.FilterSet):
@@ -77,5 +49,5 @@ class IncidentFilterSet(django_filters.FilterSet):
         return incidents.filter(Q(category__code=code) | Q(category__parent__code=code))
 
     def filter_overdue(self, incidents, name, overdue):
-        condition = overdue_condition()
+        condition = deadlines.overdue_condition()
         return incidents.filter(condition) if overdue else incidents.exclude(condition)

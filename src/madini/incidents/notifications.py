@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from madini.incidents.deadlines import overdue
 from madini.incidents.models import Incident

@@ -137,3 +137,17 @@ def organisations_for_follow_up(user):
     if sees_everything(user):
         return Organisation.objects.filter(active=True)
     return Organisation.objects.filter(id__in=organisation_ids_of(user), active=True)
+
+
+def visible_workshops(user):
+    from madini.network.models import Workshop
+
+    """Workshops in the user's scope, as for incidents: a CSO member sees their organisation's and
+    those in the provinces it covers; the network's roles see all."""
+    if sees_everything(user) or is_analyst(user):
+        return Workshop.objects.all()
+    if is_cso_member(user):
+        return Workshop.objects.filter(
+            Q(organisation_id__in=organisation_ids_of(user)) | Q(province_id__in=covered_province_ids(user))
+        )
+    return Workshop.objects.none()

@@ -160,6 +160,10 @@ def transition(request, incident):
     if not form.is_valid():
         raise services.ActionRefused(_form_errors(form))
     data = form.cleaned_data
+    survivor = data["merge_into"]
+    if survivor is not None and not visible_incidents(request.user).filter(pk=survivor.pk).exists():
+        # As if it did not exist: a reference outside one's scope reveals nothing.
+        raise services.ActionRefused(_("No incident has the reference %(reference)s.") % {"reference": survivor.reference})
     workflow.move(incident, data["to_status"], request.user, reason=data["reason"], severity=data["severity"],
                   merge_into=data["merge_into"])
     messages.success(request, _("%(reference)s is now %(status)s.") % {
