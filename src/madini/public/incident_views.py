@@ -1,10 +1,9 @@
 """The public incident dashboard, its map points, its downloads, and the incidents of a site's popup."""
 
-import datetime
 import json
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET
 from madini.incidents import exports, public
 from madini.public.incident_filters import IncidentFilters
 from madini.public.views import filter_query, public_cache
-from madini.sites.views import CONTENT_TYPES
+from madini.core.downloads import download_response
 
 # As json_script does: markup characters in the data never reach a page as markup.
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -61,16 +60,14 @@ def download_incidents(request, file_format):
     if not filters.is_valid():
         lines = [_("The filters could not be applied:"), *(f"- {message}" for message in filters.error_messages())]
         return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
-    rows = public.public_rows(public.shown_incidents(filters.criteria))
-    if file_format == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(rows), content_type=CONTENT_TYPES["csv"])
-    elif file_format == "xlsx":
-        response = HttpResponse(exports.xlsx_bytes(rows), content_type=CONTENT_TYPES["xlsx"])
-    else:
-        response = StreamingHttpResponse(exports.geojson_chunks(rows), content_type=CONTENT_TYPES["geojson"])
-    filename = f"madini-incidents-{datetime.date.today():%Y%m%d}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    shown = public.shown_incidents(filters.criteria)
+    return download_response(
+        file_format,
+        "incidents",
+        csv_lines=lambda: exports.csv_lines(public.public_rows(shown)),
+        xlsx_bytes=lambda: exports.xlsx_bytes(public.public_rows(shown)),
+        geojson_chunks=lambda: exports.geojson_chunks(public.public_rows(shown)),
+    )
 
 
 @require_GET

@@ -1,21 +1,13 @@
 """Open-data downloads of exactly the filtered sites: /data/sites.csv|.xlsx|.geojson?<filters>."""
 
-import datetime
-
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from madini.core.downloads import download_response
 from madini.sites import exports
 from madini.sites.filters import SiteFilterSet
 from madini.sites.models import Site
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
-}
-
 
 def filter_errors_response(filterset):
     lines = [_("The filters could not be applied:")]
@@ -31,14 +23,10 @@ def download_sites(request, file_format):
     if not filterset.is_valid():
         return filter_errors_response(filterset)
     criteria = filterset.criteria
-    if file_format == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_lines(criteria, hxl=request.GET.get("hxl") == "1"), content_type=CONTENT_TYPES["csv"]
-        )
-    elif file_format == "xlsx":
-        response = HttpResponse(exports.xlsx_bytes(criteria), content_type=CONTENT_TYPES["xlsx"])
-    else:
-        response = StreamingHttpResponse(exports.geojson_chunks(criteria), content_type=CONTENT_TYPES["geojson"])
-    filename = f"madini-sites-{datetime.date.today():%Y%m%d}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(
+        file_format,
+        "sites",
+        csv_lines=lambda: exports.csv_lines(criteria, hxl=request.GET.get("hxl") == "1"),
+        xlsx_bytes=lambda: exports.xlsx_bytes(criteria),
+        geojson_chunks=lambda: exports.geojson_chunks(criteria),
+    )
