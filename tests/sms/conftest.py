@@ -42,7 +42,10 @@ from django.utils import timezone
 from twilio.request_validator import RequestValidator
 from vonage_http_client import Auth
 
+from madini.sms.anonymity import forget_recent_reporters
+from madini.sms.channels import forget_channels
 from madini.sms.models import Channel, InboundMessage, InboundPart, OutboundMessage, Reporter, Session
+from madini.sms.scheduling import forget_task_ahead
 
 REPORTER_NUMBER = "+243990000001"  # fake
 OTHER_REPORTER_NUMBER = "+243990000002"  # fake
@@ -60,9 +63,14 @@ CHANNEL_SETTINGS = {
 
 @pytest.fixture(autouse=True)
 def sms_settings(settings):
-    """Gateways sign the public URL, so tests fix it; the webhook throttle starts each test afresh."""
+    """Gateways sign the public URL, so tests fix it; the webhook throttle and what a process keeps
+    in memory (channels, reporter ids, its processing task ahead) start each test afresh: a row
+    rolled back at the end of a test must not outlive it."""
     settings.MADINI_PUBLIC_BASE_URL = PUBLIC_BASE_URL
     cache.clear()
+    forget_channels()
+    forget_recent_reporters()
+    forget_task_ahead()
 
 
 def make_channel(gateway, **fields):

@@ -13,7 +13,7 @@ from madini.sms import conversation
 from madini.sms.commands.simulate import Simulator
 from madini.sms.conversation import NotReplayable, process, replay
 from madini.sms.models import InboundMessage, OutboundMessage, Session
-from madini.sms.tasks import process_inbound
+from madini.sms.tasks import process_inbound, process_waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,22 @@ def test_the_task_answers_a_stored_message():
     message.refresh_from_db()
     assert message.status == InboundMessage.Status.PROCESSED and message.processed_at
     assert message.replies.get().text.startswith("What kind of incident?")
+
+
+def test_the_task_for_waiting_messages_answers_each_of_them_once_in_order():
+    first, second = Simulator(language="en"), Simulator(language="sw")
+    messages = [stored(first, "KUFATILIA"), stored(second, "KUFATILIA"), stored(first, "2")]
+    process(messages[1].id)
+
+    process_waiting.enqueue()
+
+    for message in messages:
+        message.refresh_from_db()
+    assert {message.status for message in messages} == {InboundMessage.Status.PROCESSED}
+    assert [message.replies.get().text.split("?")[0] for message in messages] == [
+        "What kind of incident", "Ni tukio la aina gani", "When did it happen",
+    ]
+    assert OutboundMessage.objects.count() == 3
 
 
 def test_a_message_processed_again_is_not_answered_again():

@@ -63,6 +63,15 @@ def test_a_reply_goes_through_the_sdk_with_a_status_callback(twilio_channel, gat
     }
 
 
+def test_a_reply_is_sent_with_a_timeout_so_a_silent_api_cannot_hold_the_worker(twilio_channel, gateway_http):
+    gateway_http.post(MESSAGES_URL, status=201, json={"sid": "SM" + "c" * 32, "status": "queued"})
+
+    gateway_for(twilio_channel).send(REPORTER, "Asante")
+
+    [call] = gateway_http.calls
+    assert 0 < call.request.req_kwargs["timeout"] <= 60
+
+
 def test_a_messaging_service_sends_in_place_of_the_number(twilio_channel, gateway_http):
     twilio_channel.config["messaging_service_sid"] = "MG" + "0" * 32
     gateway_http.post(MESSAGES_URL, status=201, json={"sid": "SM" + "b" * 32, "status": "accepted"})

@@ -4,25 +4,31 @@ requests store nothing; a database outage answers 503 and the gateway's retry is
 Tests taking `channel` run once per gateway, with that gateway's real payloads (tests/sms/conftest.py).
 """
 
+import io
 import json
 import logging
 import threading
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django.views.debug import ExceptionReporter
+from django_tasks_db.models import DBTaskResult
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from madini.sms.anonymity import decrypt_number, pseudonym, reporter_for_number
 from madini.sms.gateways.base import IncomingMessage
 from madini.sms.intake import receive
 from madini.sms.models import Channel, InboundMessage, InboundPart, OutboundMessage, Reporter
+from madini.sms.tasks import process_waiting
 
 REPORTER = "+243990000001"  # fake
 OTHER_REPORTER = "+243990000002"  # fake
+# As in production: tasks are rows of this database, run by `madini db_worker`.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 SENDER_FIELD = {"africastalking": "from", "twilio": "From", "vonage": "msisdn", "smssync": "from", "generic": "from"}
 
 
@@ -95,6 +101,55 @@ def test_a_message_for_an_inactive_channel_is_refused_and_nothing_is_stored(clie
 
     assert response.status_code == 404
     assert set(sms_rows().values()) == {0}
+
+
+def test_a_channel_deactivated_after_taking_messages_takes_no_more(client, channel, deliver):
+    assert deliver(client, channel, REPORTER, "Kufatilia").status_code == 200
+    channel.active = False
+    channel.save()
+
+    response = deliver(client, channel, REPORTER, "2")
+
+    assert response.status_code == 404
+    assert list(InboundMessage.objects.values_list("text", flat=True)) == ["Kufatilia"]
+
+
+def test_a_new_channel_secret_applies_at_once(client, channel, deliver):
+    old_secret = channel.secret
+    assert deliver(client, channel, REPORTER, "Kufatilia").status_code == 200
+    channel.secret = "a-new-secret-0002"
+    channel.save()
+
+    assert deliver(client, channel, REPORTER, "2", secret=old_secret).status_code == 403
+    assert deliver(client, channel, REPORTER, "3").status_code == 200
+    assert list(InboundMessage.objects.values_list("text", flat=True)) == ["Kufatilia", "3"]
+
+
+def test_a_message_with_nul_characters_is_stored_without_them(client, channel, deliver):
+    response = deliver(client, channel, REPORTER, "Shimo\x00 limeporomoka\x00")
+
+    assert response.status_code == 200
+    message = InboundMessage.objects.get()
+    assert message.text == "Shimo limeporomoka"
+    assert "\\u0000" not in json.dumps(message.raw_payload)
+
+
+def test_lone_surrogates_in_a_json_message_are_dropped(client, generic_channel, deliver):
+    response = deliver(client, generic_channel, REPORTER, "Mgodi\ud800 umeanguka \U0001f622")
+
+    assert response.status_code == 200
+    assert InboundMessage.objects.get().text == "Mgodi umeanguka \U0001f622"
+
+
+def test_a_reporter_whose_number_was_erased_has_it_stored_again_on_writing_again(client, channel, deliver):
+    Reporter.objects.filter(pk=reporter_for_number(REPORTER, "CD").pk).update(
+        encrypted_number=None, number_erased_at=timezone.now()
+    )
+
+    assert deliver(client, channel, REPORTER, "Kufatilia").status_code == 200
+
+    reporter = Reporter.objects.get()
+    assert decrypt_number(reporter.encrypted_number) == REPORTER and reporter.number_erased_at is None
 
 
 def test_a_forged_delivery_report_is_refused(client, channel, report_delivery):
@@ -278,3 +333,37 @@ def test_parts_arriving_at_the_same_moment_are_joined_once(generic_channel):
         thread.join()
 
     assert InboundMessage.objects.get().text == "1 2 3 4 5 6 "
+
+
+def processing_tasks():
+    return DBTaskResult.objects.filter(task_path=process_waiting.module_path)
+
+
+def test_with_tasks_in_the_database_every_message_is_stored_with_a_task_due_after_it(
+    client, channel, deliver, settings
+):
+    settings.TASKS = DATABASE_TASKS
+
+    for text in ("Kufatilia", "1", "jana"):
+        assert deliver(client, channel, REPORTER, text).status_code == 200
+    tasks_before_a_retry = processing_tasks().count()
+    assert deliver(client, channel, REPORTER, "jana", message_id=InboundMessage.objects.last().gateway_message_id).status_code == 200
+
+    assert processing_tasks().count() == tasks_before_a_retry
+    messages = InboundMessage.objects.all()
+    assert [message.text for message in messages] == ["Kufatilia", "1", "jana"]
+    assert all(processing_tasks().filter(run_after__gt=message.received_at).exists() for message in messages)
+    assert {message.status for message in messages} == {InboundMessage.Status.RECEIVED}  # the worker answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_answers_a_message_stored_with_tasks_in_the_database(client, smssync_channel, deliver, settings):
+    settings.TASKS = DATABASE_TASKS
+    deliver(client, smssync_channel, REPORTER, "Kufatilia")
+    processing_tasks().update(run_after=timezone.now())  # the moment the task was due for has come
+
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+
+    message = InboundMessage.objects.get()
+    assert message.status == InboundMessage.Status.PROCESSED
+    assert message.replies.get().text.startswith("Kufatilia. Lugha/Langue/Language:")

@@ -370,6 +370,27 @@ def test_send_queued_sends_the_messages_whose_task_was_lost(africastalking_chann
     assert message.status == Status.SENT
 
 
+def test_nothing_is_sent_through_an_inactive_channel_and_the_message_waits_until_it_is_active_again(
+    africastalking_channel, reporter, gateway_http, queue
+):
+    africastalking_channel.active = False
+    africastalking_channel.save()
+    message = queue(africastalking_channel, reporter, "Asante")
+
+    assert send_outbound.call(message.pk) == "channel inactive"
+    assert send_due_messages() == {}
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.sent_at) == (Status.QUEUED, 0, None)
+    assert len(gateway_http.calls) == 0
+
+    africastalking_channel.active = True
+    africastalking_channel.save()
+    at_accepts(gateway_http)
+    assert send_due_messages() == {"sent": 1}
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+
+
 def run_at_once(count, work):
     """Run `work` in `count` threads released together, each with its own database connection."""
     barrier = threading.Barrier(count)

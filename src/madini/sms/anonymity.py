@@ -6,6 +6,8 @@ and when a reply is sent.
 
 import hashlib
 import hmac
+import time
+from dataclasses import dataclass
 
 import phonenumbers
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -75,7 +77,60 @@ def decrypt_number(token):
 def reporter_for_number(raw_number, default_region):
     """The Reporter behind a number, created on first contact; the number is never stored in clear."""
     e164 = normalise_number(raw_number, default_region)
+    return _reporter_for(e164, pseudonym(e164))
+
+
+@dataclass(frozen=True)
+class ReporterKey:
+    """Who wrote, as intake needs it: the reporter's id and pseudonym, never the number."""
+
+    id: int
+    pseudonym: str
+
+
+def reporter_key_for_number(raw_number, default_region):
+    """The ReporterKey behind a number. A reporter who wrote to this process a moment ago costs no
+    query, a returning reporter whose number is stored one small query; anyone else goes through
+    reporter_for_number (created, or their erased number stored again)."""
+    e164 = normalise_number(raw_number, default_region)
     key = pseudonym(e164)
+    reporter_id = _recent_reporters.get(key)
+    if reporter_id is None:
+        with_number = Reporter.objects.filter(pseudonym=key, encrypted_number__isnull=False)
+        reporter_id = with_number.values_list("id", flat=True).first() or _reporter_for(e164, key).id
+        _recent_reporters.put(key, reporter_id)
+    return ReporterKey(reporter_id, key)
+
+
+class _RecentReporters:
+    """Reporter ids by pseudonym (never by number), kept per process for a few minutes: a conversation
+    is a burst of messages. Sound because a reporter is never deleted, and a number is erased only
+    from reporters who have not written for the retention period (months), not from one who wrote
+    minutes ago; after SECONDS, an erased number is stored again as usual."""
+
+    SECONDS = 300
+    MAX_KEPT = 10_000
+
+    def __init__(self):
+        self._ids = {}  # pseudonym -> (reporter id, monotonic time it expires)
+
+    def get(self, key):
+        entry = self._ids.get(key)
+        return entry[0] if entry is not None and entry[1] > time.monotonic() else None
+
+    def put(self, key, reporter_id):
+        if len(self._ids) >= self.MAX_KEPT:
+            self._ids.clear()
+        self._ids[key] = (reporter_id, time.monotonic() + self.SECONDS)
+
+    def clear(self):
+        self._ids.clear()
+
+
+_recent_reporters = _RecentReporters()
+
+
+def _reporter_for(e164, key):
     reporter = Reporter.objects.filter(pseudonym=key).first()
     if reporter is None:
         with transaction.atomic():
@@ -111,3 +166,8 @@ def rotate_number_keys():
         Reporter.objects.filter(id=reporter.id).update(encrypted_number=cipher.rotate(bytes(reporter.encrypted_number)))
         rotated += 1
     return rotated
+
+
+def forget_recent_reporters():
+    """Empty this process's cache of reporter ids (for tests, whose rolled-back reporters it would outlive)."""
+    _recent_reporters.clear()

@@ -68,6 +68,21 @@ def process(message_id):
         return _run(message)
 
 
+def process_waiting():
+    """Answer every message still waiting, oldest first, those stored meanwhile included; returns
+    how many were taken. Each is processed as `process` does, in a transaction of its own."""
+    taken = set()
+    while True:
+        waiting = InboundMessage.objects.filter(status=InboundMessage.Status.RECEIVED).order_by("received_at", "id")
+        # Each message is taken once a run: one somehow left waiting cannot keep the run going.
+        new = [message_id for message_id in waiting.values_list("id", flat=True) if message_id not in taken]
+        if not new:
+            return len(taken)
+        for message_id in new:
+            process(message_id)
+            taken.add(message_id)
+
+
 def replay(message_id, force=False):
     """Run a message again: one that failed or was never processed, or, with `force`, one processed.
 

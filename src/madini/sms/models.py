@@ -141,6 +141,8 @@ class OutboundMessage(models.Model):
             # One reply per inbound message: replaying a message never answers twice.
             models.UniqueConstraint(fields=["in_reply_to"], name="one_reply_per_inbound_message")
         ]
+        # The per-channel throttle counts the messages a channel handed over in the last minute.
+        indexes = [models.Index(fields=["channel", "sent_at"], name="outbound_channel_sent_at")]
 
 
 class Session(models.Model):

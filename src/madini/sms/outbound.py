@@ -8,6 +8,7 @@ decrypted only in memory for the gateway call, and never reaches a log line or a
 A worker claims a message in a short transaction (the row locked, other workers skip it) by moving
 its next attempt past a lease, then calls the gateway outside any transaction: no lock is held
 during an HTTP call, which on SQLite would stop every other writer, inbound messages included.
+Nothing is sent through an inactive channel: its messages stay queued until it is active again.
 """
 
 import datetime
@@ -42,6 +43,7 @@ class Outcome(enum.StrEnum):
     RETRYING = "retrying"
     FAILED = "failed"
     THROTTLED = "throttled"
+    CHANNEL_INACTIVE = "channel inactive"
     AWAITING_DEVICE = "awaiting device"
     NOT_DUE = "not due"
 
@@ -83,6 +85,9 @@ def send_outbound(outbound_id):
         )
         if message is None:
             return Outcome.NOT_DUE
+        if not message.channel.active:
+            # Left queued as it is: once the channel is active again, the sweep sends it.
+            return Outcome.CHANNEL_INACTIVE
         if message.reporter.encrypted_number is None:
             return _give_up(message, "the reporter's number was erased before the message could be sent")
         throttled_until = _throttled_until(message.channel, now)
@@ -112,9 +117,11 @@ def send_outbound(outbound_id):
 
 def send_due_messages(limit=100):
     """Send the queued messages that are due, oldest first: those whose task was lost, or whose
-    worker died during the gateway call. Returns how many ended in each Outcome."""
+    worker died during the gateway call. Returns how many ended in each Outcome.
+
+    Messages of inactive channels wait, and are left out so as not to fill every sweep."""
     due = list(
-        OutboundMessage.objects.filter(status=Status.QUEUED, next_attempt_at__lte=timezone.now())
+        OutboundMessage.objects.filter(status=Status.QUEUED, next_attempt_at__lte=timezone.now(), channel__active=True)
         .order_by("next_attempt_at", "id")
         .values_list("id", flat=True)[:limit]
     )

@@ -7,6 +7,7 @@ A part never splits an escape pair or a surrogate pair.
 """
 
 import functools
+import re
 import unicodedata
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
@@ -87,3 +88,14 @@ def clean(text):
     normalised = unicodedata.normalize("NFC", str(text or "")).replace("\t", " ").replace("\r\n", "\n")
     kept = (character for character in normalised if character == "\n" or unicodedata.category(character)[0] != "C")
     return "".join(kept).strip()
+
+
+def storable(text):
+    """`text` as received, less what no database column can hold: NUL (PostgreSQL refuses it in text
+    and JSON) and lone surrogates (not encodable as UTF-8). A surrogate pair becomes its character."""
+    if "\x00" not in text and not _SURROGATE.search(text):
+        return text  # nearly always: a plain scan rather than a round trip through UTF-16
+    return text.replace("\x00", "").encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

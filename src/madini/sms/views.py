@@ -17,8 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods
 
 from madini.sms import intake
+from madini.sms.channels import active_channel
 from madini.sms.gateways.base import GatewayRejected, gateway_for, without_numbers
-from madini.sms.models import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _callback(request, channel_uuid, handle):
         return HttpResponse("too many requests", status=429, headers={"Retry-After": "60"})
     gateway = None
     try:
-        channel = Channel.objects.filter(uuid=channel_uuid, active=True).first()
+        channel = active_channel(channel_uuid)
         if channel is None:
             return HttpResponse("unknown channel", status=404, content_type="text/plain")
         gateway = gateway_for(channel)

@@ -20,6 +20,7 @@ Formats, from Twilio's "Messaging webhooks" and "Webhooks security" documentatio
 
 from django.http import HttpResponse
 from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
@@ -35,6 +36,8 @@ from madini.sms.gateways.base import (
 )
 
 FAILED_STATUSES = {"failed", "undelivered", "canceled"}
+# The SDK waits forever by default: an API that stops answering would hold a worker and its claim.
+SEND_TIMEOUT_SECONDS = 20
 
 
 @register
@@ -81,7 +84,9 @@ class Twilio(Gateway):
         return HttpResponse("<?xml version='1.0' encoding='UTF-8'?><Response/>", content_type="text/xml")
 
     def send(self, to_number, text):
-        client = Client(self.setting("account_sid"), self.channel.secret)
+        client = Client(
+            self.setting("account_sid"), self.channel.secret, http_client=TwilioHttpClient(timeout=SEND_TIMEOUT_SECONDS)
+        )
         sender = {"from_": self.channel.number}
         if "messaging_service_sid" in self.channel.config:
             sender = {"messaging_service_sid": self.channel.config["messaging_service_sid"]}
