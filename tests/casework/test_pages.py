@@ -11,7 +11,8 @@ Status = Incident.Status
 
 HOSTILE_TEXT = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
 
-# Role → (sees the South Kivu incident, sees the reporter's words, may act on it, sees the Ituri incident)
+# Role → (sees the South Kivu incident, sees the reporter's words, may act on it, sees the Ituri incident).
+# Acting: validate, edit, follow up, reply; the staff API has its own matrix (test_api.py).
 MATRIX = {
     "network_admin": (True, True, True, True),
     "coordinator": (True, True, True, True),
@@ -44,6 +45,11 @@ def test_each_role_sees_and_does_what_it_may_on_the_pages(client, users, make_in
         {"kind": "mediation", "done_on": "2026-01-05", "organisation": users["cso_member"].memberships.get().organisation_id},
     )
 
+    edit = client.post(
+        f"/cases/{south_kivu_incident.reference}/correct/",
+        {"category": south_kivu_incident.category_id, "people_affected": "12"},
+    )
+    reply = client.post(f"/cases/{south_kivu_incident.reference}/reply/", {"text": "Asante, tunafuatilia."})
     export = client.get("/cases/export.csv")
     exported = export.content.decode() if export.status_code == 200 else ""
 
@@ -57,6 +63,9 @@ def test_each_role_sees_and_does_what_it_may_on_the_pages(client, users, make_in
     assert ("Watoto kumi shimoni Kamituga" in page.content.decode()) == reads_words
     assert (Incident.objects.get(pk=south_kivu_incident.pk).status == Status.VALIDATED) == acts
     assert validate.status_code in ((302,) if acts else (403, 404))
+    assert edit.status_code in ((302,) if acts else (403, 404)) and reply.status_code == edit.status_code
+    assert (Incident.objects.get(pk=south_kivu_incident.pk).people_affected == 12) == acts
+    assert OutboundMessage.objects.filter(incident=south_kivu_incident, text="Asante, tunafuatilia.").exists() == acts
     assert FollowUp.objects.filter(incident=south_kivu_incident).exists() == (acts and role == "cso_member" or role in ("network_admin", "coordinator"))
     assert (f"Reporter {south_kivu_incident.reporter.pseudonym[:4].upper()}" in page.content.decode()) == reads_words
 
