@@ -253,3 +253,19 @@ def test_the_import_sites_command_prints_a_summary_with_a_line_per_province(real
 def test_the_import_sites_command_explains_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("import_sites", str(tmp_path / "missing.csv"), stdout=io.StringIO())
+
+
+def test_of_several_spellings_of_a_state_service_the_first_in_the_file_is_kept(real_sites, db, curated):
+    from madini.geo.names import fold
+    from madini.sites.models import StateService
+
+    first_spelling = {}
+    for row in curated.rows:
+        for slot in (1, 2, 3, 4):
+            name = (row[f"state_service{slot}"] or "").strip()
+            if name:
+                first_spelling.setdefault(fold(name), name)
+
+    stored = dict(StateService.objects.values_list("key", "name"))
+
+    assert stored == first_spelling

@@ -39,8 +39,17 @@ class AmbiguousVisit(Exception):
         self.count = count
 
 
+def in_file_order(names):
+    """The distinct names in the order the file gives them (a set's order changes from run to run)."""
+    return list(dict.fromkeys(names))
+
+
 class TermCache:
-    """Name → id for a value list (minerals, armed actors …), creating what is missing."""
+    """Name → id for a value list (minerals, armed actors …), creating what is missing.
+
+    Of several spellings of one name ("DGRMA(" and "DGRMA (") the first in `names` is kept: given in
+    file order, the same file always keeps the same spelling.
+    """
 
     def __init__(self, model, extra_fields=None):
         self.model = model
@@ -245,8 +254,8 @@ class VisitWriter:
         for id_chunk in chunks([visit.pk for visit, _ in service_pairs]):
             through.objects.filter(visit_id__in=id_chunk).delete()
 
-        mineral_ids = self.minerals.ids_for({m[0] for _, r in mineral_pairs for m in r.minerals})
-        point_names = {p for _, r in mineral_pairs for m in r.minerals for p in _split(m[1])}
+        mineral_ids = self.minerals.ids_for(in_file_order(m[0] for _, r in mineral_pairs for m in r.minerals))
+        point_names = in_file_order(p for _, r in mineral_pairs for m in r.minerals for p in _split(m[1]))
         point_ids = self.trading_points.ids_for(point_names)
         visit_minerals, point_links = [], []
         for visit, record in mineral_pairs:
@@ -270,7 +279,7 @@ class VisitWriter:
             batch_size=500,
         )
 
-        actor_ids = self.actors.ids_for({a["actor_name"] for _, r in actor_pairs for a in r.armed_actors})
+        actor_ids = self.actors.ids_for(in_file_order(a["actor_name"] for _, r in actor_pairs for a in r.armed_actors))
         ArmedActorPresence.objects.bulk_create(
             [
                 ArmedActorPresence(
@@ -284,7 +293,7 @@ class VisitWriter:
             batch_size=500,
         )
 
-        service_ids = self.services.ids_for({s for _, r in service_pairs for s in r.state_services})
+        service_ids = self.services.ids_for(in_file_order(s for _, r in service_pairs for s in r.state_services))
         through.objects.bulk_create(
             [
                 through(visit_id=visit.pk, stateservice_id=service_ids[name])
