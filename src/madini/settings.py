@@ -213,7 +213,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("MADINI_API_ANON_RATE", "600/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("MADINI_API_ANON_RATE", "600/minute"),
+        # Signed-in staff (the incidents API): generous, but a leaked token cannot scrape at will.
+        "user": os.environ.get("MADINI_API_USER_RATE", "1200/minute"),
+    },
     # Trust X-Forwarded-For only behind as many proxies as configured: otherwise a client could
     # escape the throttle by sending the header itself.
     "NUM_PROXIES": int(os.environ.get("MADINI_NUM_PROXIES", "0")),

@@ -355,7 +355,7 @@ def test_signed_in_users_are_throttled_at_the_configured_rate(api, users, south_
     assert answers == [200, 200, 429]
 
 
-def test_without_a_configured_user_rate_signed_in_users_are_not_throttled(api, users, south_kivu_incident):
+def test_ordinary_use_by_signed_in_users_is_not_throttled_at_the_default_rate(api, users, south_kivu_incident):
     cache.clear()
     api.force_authenticate(users["coordinator"])
 
