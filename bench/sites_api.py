@@ -265,7 +265,6 @@ def generated_csv(sites, seed):
     path = RESULTS_DIR / "data" / f"generated-{sites}-seed{seed}.csv"
     if path.exists():
         return path, None
-    wait_for_demo_module()
     path.parent.mkdir(parents=True, exist_ok=True)
     log(f"generating {sites:,} sites (seed {seed}) with madini.sites.demo.write_generated_csv")
     started = time.perf_counter()
@@ -277,17 +276,6 @@ def generated_csv(sites, seed):
     subprocess.run([str(PROJECT_PYTHON), "-c", code, str(partial)], check=True, cwd=REPO_DIR, stdout=subprocess.DEVNULL)
     partial.rename(path)
     return path, time.perf_counter() - started
-
-
-def wait_for_demo_module(limit_seconds=1800):
-    """Another engineer writes madini.sites.demo: poll until it can be imported."""
-    code = "from madini.sites.demo import write_generated_csv"
-    deadline = time.monotonic() + limit_seconds
-    while subprocess.run([str(PROJECT_PYTHON), "-c", code], cwd=REPO_DIR, capture_output=True).returncode != 0:
-        if time.monotonic() > deadline:
-            raise SystemExit("madini.sites.demo.write_generated_csv is still missing: cannot build the 100x data")
-        log("waiting for madini.sites.demo.write_generated_csv (polling every 30 s)")
-        time.sleep(30)
 
 
 def prepare_madini_database(scale, args):

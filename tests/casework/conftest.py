@@ -93,7 +93,7 @@ def sms_reporter(db):
     from madini.sms.models import Channel
 
     channel = Channel.objects.create(
-        name="Bukavu short code", gateway=Channel.Gateway.AFRICASTALKING, number="+243990000100", country_code="CD",
+        name="Bukavu short code", gateway=Channel.Gateway.AFRICASTALKING, number="+243990000100", country_code="CD",  # fake
         secret="at-callback-secret-casework", config={"username": "madini-test", "api_key": "fake"},
     )
     return reporter_for_number(REPORTER_NUMBER, "CD"), channel

@@ -86,7 +86,7 @@ def test_retention_erases_only_the_reply_numbers_that_are_due(users, sms_inciden
     close(due_incident, users["coordinator"], days_ago=91)
     age_messages(due, 91)
     # Another reporter whose case closed only 10 days ago: kept.
-    recent = reporter_for_number("+243990000032", "CD")
+    recent = reporter_for_number("+243990000032", "CD")  # fake number
     close(make_incident(reporter=recent), users["coordinator"], days_ago=10)
 
     output = __import__("io").StringIO()

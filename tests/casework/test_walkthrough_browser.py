@@ -36,7 +36,7 @@ def reported_incident(incident_taxonomy):
                                latitude=-2.49, province="Sud-Kivu", province_area=south_kivu)
     Visit.objects.create(site=site, source_key="test:99910", visit_date=datetime.date(2023, 5, 1), is_latest=True,
                          workers=120, child_labour=True, row_hash="-")
-    channel = Channel.objects.create(name="Bukavu", gateway=Channel.Gateway.AFRICASTALKING, number="+243990000100",
+    channel = Channel.objects.create(name="Bukavu", gateway=Channel.Gateway.AFRICASTALKING, number="+243990000100",  # fake
                                      country_code="CD", secret="at-secret-walkthrough", config={"username": "madini-test"})
     reporter = reporter_for_number("+243990000041", "CD")  # fake number
     incident = Incident(category=IncidentCategory.objects.get(code="child-labour"), language="sw",

@@ -41,10 +41,8 @@ def members_covering(incident):
 
 def notify_new_incident(incident):
     """One email to each covering member who has not chosen the daily digest. Returns how many."""
-    recipients = [
-        user for user in members_covering(incident)
-        if not user.memberships.filter(role=Role.CSO_MEMBER, daily_digest=True).exists()
-    ]
+    digest_readers = Membership.objects.filter(role=Role.CSO_MEMBER, daily_digest=True).values("user_id")
+    recipients = list(members_covering(incident).exclude(pk__in=digest_readers))
     for user in recipients:
         _send(user, "new_incident", {"incident": incident, "url": incident_url(incident)})
     return len(recipients)
@@ -105,13 +103,9 @@ def escalate_overdue(now=None):
 
 
 def _send(user, template, context):
-    language = _language_of(user)
-    with translation.override(language):
+    # Emails go in the platform's language: users have no language of their own yet.
+    with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"casework/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"casework/email/{template}.txt", context)
     send_mail(subject, body, None, [user.email])
 
-
-def _language_of(user):
-    # No per-user language yet: the platform's default.
-    return settings.LANGUAGE_CODE
